@@ -1,0 +1,52 @@
+/**
+ * Payloads that try to run `pwn(...)` (the host page's sentinel) through the widget: raw HTML and
+ * event handlers, `javascript:` and other schemes in Markdown links and images, SVG and MathML,
+ * mutation-XSS shapes, entity and whitespace tricks, attribute break-outs, and template syntax.
+ */
+export const modelOutputPayloads: string[] = [
+  '<script>pwn(1)</script>',
+  '<img src=x onerror=pwn(2)>',
+  '<svg onload=pwn(3)>',
+  '<svg><script>pwn(4)</script></svg>',
+  '[click me](javascript:pwn(5))',
+  '[click me](JaVaScRiPt:pwn(6))',
+  '[click me](  javascript:pwn(7))',
+  '[click me](java&#x09;script:pwn(8))',
+  '[click me](data:text/html,<script>pwn(9)</script>)',
+  '![image](javascript:pwn(10))',
+  '![image](https://x.invalid/x.png"onerror="pwn(11))',
+  '<a href="javascript:pwn(12)">a link</a>',
+  '<iframe src="javascript:pwn(13)"></iframe>',
+  '<iframe srcdoc="<script>parent.pwn(14)</script>"></iframe>',
+  '<details open ontoggle=pwn(15)>',
+  '<body onload=pwn(16)>',
+  '<input autofocus onfocus=pwn(17)>',
+  '<math><mtext><table><mglyph><style><img src=x onerror=pwn(18)>',
+  '<noscript><p title="</noscript><img src=x onerror=pwn(19)>">',
+  '<a href="&#106;avascript:pwn(20)">entity link</a>',
+  '[click me](vbscript:pwn(21))',
+  '<object data="javascript:pwn(22)"></object>',
+  '<embed src="javascript:pwn(23)">',
+  '<form action="javascript:pwn(24)"><button>go</button></form>',
+  "<style>@import 'javascript:pwn(25)'</style>",
+  '<div style="background:url(javascript:pwn(26))">styled</div>',
+  '<marquee onstart=pwn(27)>',
+  '<video><source onerror=pwn(28)></video>',
+  '<audio src=x onerror=pwn(29)>',
+  '[click me](https://example.com" onmouseover="pwn(30))',
+  '`<img src=x onerror=pwn(31)>`',
+  '```html\n<script>pwn(32)</script>\n```',
+  '<https://example.com/"><img src=x onerror=pwn(33)>>',
+  '[<img src=x onerror=pwn(34)>](https://example.com)',
+  '<meta http-equiv="refresh" content="0;url=javascript:pwn(35)">',
+  '<base href="javascript:pwn(36)//">',
+  "{{constructor.constructor('pwn(37)')()}}",
+  '${pwn(38)}',
+  '<template><img src=x onerror=pwn(39)></template>',
+  '<svg><a xlink:href="javascript:pwn(40)"><text x="20" y="20">svg link</text></a></svg>',
+  '[click me](javascript://%0apwn(41))',
+  '**<img src=x onerror=pwn(42)>**',
+];
+
+/** Short enough for every tenant field's length limit. */
+export const tenantPayload = (label: string) => `<img src=x onerror=pwn('${label}')>`;

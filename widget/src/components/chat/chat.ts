@@ -1,0 +1,11 @@
+import { ParleyChat } from './chat.component';
+
+export { ParleyChat };
+
+if (!customElements.get('parley-chat')) customElements.define('parley-chat', ParleyChat);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'parley-chat': ParleyChat;
+  }
+}
