@@ -21,7 +21,12 @@ export const createBatch = `
   CREATE FUNCTION parley_ledger_batch(p_ops jsonb)
   RETURNS TABLE (o_outcome text, o_hold_id uuid, o_amount bigint, o_status text, o_available bigint,
                  o_charged bigint, o_balance bigint, o_reserved bigint)
-  LANGUAGE plpgsql AS $fn$
+  LANGUAGE plpgsql
+  -- The lock queries below take the whole batch as a parameter. Left to choose, PostgreSQL plans
+  -- them afresh on every call (a custom plan, ~0.5 ms each, more than running them); the generic
+  -- plan is the same nested loop over the primary keys. Applies to the ops' own statements too.
+  SET plan_cache_mode = force_generic_plan
+  AS $fn$
   DECLARE
     v_op record;
     v_r record;
