@@ -152,18 +152,42 @@ export async function startServer(baseConfig: Config, logger: Logger, options: S
   const stop = () =>
     (stopping ??= (async () => {
       // Replies in flight get the grace period to finish and be charged; sockets close first.
-      await dashboardLive.close();
-      await gateway.close();
+      // Every later step is bounded too: a stop that waits forever on one stuck query or client
+      // would keep the process (and a rolling deploy) hanging; the step is named in the log.
+      const step = (name: string, work: () => Promise<unknown> | undefined, ms = stepTimeoutMs) =>
+        boundedStep({ name, work, ms, logger });
+      await step('dashboard live feed', () => dashboardLive.close());
+      await step('widget gateway', () => gateway.close(), config.shutdownGraceMs + stepTimeoutMs);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const grace = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownGraceMs).unref());
       await Promise.race([closed, grace]);
       server.closeAllConnections();
-      await jobs.stop();
-      await deps.tenantCache?.close();
-      await sequelize.close();
-      await pool.end();
-      await database.embedded?.stop();
+      await step('jobs', () => jobs.stop());
+      await step('tenant cache', () => deps.tenantCache?.close());
+      await step('sequelize', () => sequelize.close());
+      await step('database pool', () => pool.end());
+      await step('embedded PostgreSQL', () => database.embedded?.stop(), 30_000);
     })());
   return { url: `http://localhost:${port}`, config: { ...config, port }, deps, demo, embeddedDatabaseUrl: database.embedded?.url, stop };
+}
+
+/** How long one shutdown step may take before it is logged and left behind. */
+const stepTimeoutMs = 5_000;
+
+/** Runs one shutdown step, giving up on it (with a warning naming it) after `ms`. */
+async function boundedStep(o: { name: string; work: () => Promise<unknown> | undefined; ms: number; logger: Logger }): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), o.ms);
+    timer.unref();
+  });
+  try {
+    const outcome = await Promise.race([Promise.resolve(o.work()).then(() => 'done' as const), timedOut]);
+    if (outcome === 'timeout') o.logger.warn({ step: o.name, ms: o.ms }, 'shutdown step did not finish in time; going on without it');
+  } catch (err) {
+    o.logger.warn({ err, step: o.name }, 'shutdown step failed; going on');
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -86,13 +86,17 @@ describe('sessions', () => {
 
 describe('rate limits', () => {
   it('limits log-in attempts per address and email, with Retry-After', async () => {
-    const strict = await createTestApp({ config: { authRateLimitPerMin: 3 } });
+    // An address of its own: the per-address budget is shared through the database by every test
+    // app, and other suites logging in from 127.0.0.1 meanwhile would spend this one's.
+    const strict = await createTestApp({ config: { authRateLimitPerMin: 3, trustProxy: true } });
+    const address = `198.51.100.${1 + Math.floor(Math.random() * 254)}`;
+    const login = (password: string) =>
+      request(strict.app).post('/api/auth/login').set('x-forwarded-for', address).send({ email: owner.email, password });
+    let owner: Awaited<ReturnType<typeof seedTenant>>;
     try {
-      const owner = await seedTenant(strict.deps);
-      for (let i = 0; i < 3; i += 1) {
-        await request(strict.app).post('/api/auth/login').send({ email: owner.email, password: 'wrong-password' }).expect(401);
-      }
-      const limited = await request(strict.app).post('/api/auth/login').send({ email: owner.email, password: owner.password }).expect(429);
+      owner = await seedTenant(strict.deps);
+      for (let i = 0; i < 3; i += 1) await login('wrong-password').expect(401);
+      const limited = await login(owner.password).expect(429);
       expect(limited.body.error.code).toBe('rate_limited');
       expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     } finally {
