@@ -3,37 +3,19 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../../server/src/boot';
 import { loadConfig } from '../../../server/src/config';
 import { scratchDatabase, type ScratchDatabase } from '../../support/db';
+import { chromiumPath, describeInBrowser, launchBrowser } from '../../support/browser';
+
+export { chromiumPath, describeInBrowser, launchBrowser };
 
 /**
  * Browser tests drive the real dashboard in headless Chromium against a real server (its own
- * database, migrated by the server itself as on a first start). Without Chromium they skip,
- * loudly; with CI=true a missing Chromium fails the run instead.
+ * database, migrated by the server itself as on a first start). Chromium itself: ../../support/browser.ts.
  */
-const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
-export const chromiumPath = candidates.find((p): p is string => !!p && fs.existsSync(p));
-
-export function describeInBrowser(name: string, body: () => void): void {
-  if (chromiumPath) return describe(name, body);
-  if (process.env.CI === 'true') {
-    describe(name, () => it('needs Chromium (CI refuses to skip browser tests)', () => { throw new Error('No Chromium found: install it or set CHROMIUM_PATH'); }));
-    return;
-  }
-  process.stderr.write(`\n!!! SKIPPING browser tests "${name}": no Chromium found (set CHROMIUM_PATH, or apt-get install chromium) !!!\n\n`);
-  describe.skip(name, body);
-}
-
 export const artifactsDir = path.resolve(__dirname, '../../../test-artifacts');
-
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
