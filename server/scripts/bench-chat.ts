@@ -31,8 +31,8 @@
  * target is missed. The machine's other load shows in both phases' figures: report `uptime` too.
  * The server runs with `--max-semi-space-size=32` (a larger young generation: each streamed token
  * allocates, and the default one makes frequent pauses); set BENCH_SERVER_NODE_ARGS to change its
- * flags (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it). BENCH_DEBUG=1 prints progress
- * and logs to stderr.
+ * flags (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it), and BENCH_FAKE_NODE_ARGS those
+ * of the fake provider's process. BENCH_DEBUG=1 prints progress and logs to stderr.
  */
 import { Pool } from 'pg';
 import { formatViolation, verifyLedger } from '../src/ledger/verify';
@@ -44,6 +44,7 @@ import type { ChildProcess } from 'node:child_process';
 const targets = { addedTtftP50Ms: 5, addedTtftP99Ms: 30 };
 const fake = { firstTokenMs: 200, tokensPerSecond: 50, replyTokens: 200 };
 const serverNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '--max-semi-space-size=32').split(' ').filter(Boolean);
+const fakeNodeArgs = (process.env.BENCH_FAKE_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 interface Options { clients: number; rampMs: number; json: boolean }
 
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
   pool.on('error', () => undefined);
   const children: ChildProcess[] = [];
   try {
-    const provider = await startChild({ args: ['server/scripts/bench-chat.ts', '--serve-fake'], marker: /fake provider at (\S+)/ });
+    const provider = await startChild({ args: ['server/scripts/bench-chat.ts', '--serve-fake'], marker: /fake provider at (\S+)/, nodeArgs: fakeNodeArgs });
     children.push(provider.child);
     const server = await startChild({
       args: ['server/main.ts'],

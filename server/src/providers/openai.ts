@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { TruncatedStreamError, toProviderError } from './errors';
 import { finalUsage, resolveSdkOptions, sdkClientOptions, type SdkProviderOptions } from './shared';
+import { leanFetch } from './lean-fetch';
 import { SseReader } from './sse-reader';
 import type { ChatProvider, StreamEvent, StreamRequest } from './types';
 
@@ -13,7 +14,8 @@ export type OpenAIProviderOptions = SdkProviderOptions;
  */
 export function createOpenAIProvider(options: OpenAIProviderOptions): ChatProvider {
   const settings = resolveSdkOptions(options);
-  const client = new OpenAI(sdkClientOptions(settings));
+  // Node's own fetch only when the caller brings one (tests, proxies): see lean-fetch.ts.
+  const client = new OpenAI({ ...sdkClientOptions(settings), fetch: settings.fetch ?? leanFetch });
   return {
     name: 'openai',
     stream: (request) => streamChatCompletion({ client, request, idleTimeoutMs: settings.idleTimeoutMs }),
@@ -32,7 +34,8 @@ interface StreamChatCompletionOptions {
  * SDK's `Stream`. The SDK's iterator stacks four async generators and re-copies its buffer for
  * every network chunk: with the guard around it, ~40 µs of CPU per token in bench:chat's server
  * profile, about a core at 500 replies of 50 tokens/s; read directly, ~11 µs. Error events inside the stream still become
- * the SDK's `APIError`, as its own iterator would raise them.
+ * the SDK's `APIError`, as its own iterator would raise them. Unless the caller brings its own
+ * `fetch`, the SDK's requests go through `leanFetch`, whose body the reader takes as a Node stream.
  */
 async function* streamChatCompletion({ client, request, idleTimeoutMs }: StreamChatCompletionOptions): AsyncGenerator<StreamEvent> {
   let text = '';

@@ -1,6 +1,16 @@
 import { StringDecoder } from 'node:string_decoder';
+import type { Readable } from 'node:stream';
 import { StreamIdleTimeoutError } from './errors';
+import { takeNodeBody } from './lean-fetch';
 import { settleWithin } from './stream-guard';
+
+/** Where the bytes come from: a Node stream (`leanFetch`), or any fetch's WHATWG body. */
+interface ByteSource {
+  /** The next chunk, or null at the end. */
+  read(): Promise<Uint8Array | null>;
+  /** Ends the body early; a pending read settles at once. */
+  cancel(reason?: unknown): void;
+}
 
 export interface SseReaderOptions {
   /** The caller's signal (visitor stop, server shutdown). */
@@ -28,7 +38,7 @@ export class SseReader {
   private readonly controller = new AbortController();
   // Node's own decoder: keeps a multi-byte character split across chunks, at a fraction of TextDecoder's per-call cost.
   private readonly decoder = new StringDecoder('utf8');
-  private reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  private source: ByteSource | undefined;
   private timer: NodeJS.Timeout | undefined;
   private reading = false;
   /** Why the stream was cut: the caller's abort reason or an idle timeout. */
@@ -52,7 +62,7 @@ export class SseReader {
     this.interruption = reason ?? new Error('aborted');
     this.controller.abort(reason);
     // Resolves a pending read at once, even with a fetch that ignores its signal.
-    this.reader?.cancel(reason).catch(() => undefined);
+    this.source?.cancel(reason);
   }
 
   /** Sends the request; rejects at once on the caller's abort, even while the SDK sleeps between retries. */
@@ -63,29 +73,30 @@ export class SseReader {
     const response = await settleWithin({ promise: this.options.open(this.controller.signal), signal });
     if (!response.body) throw new Error('The provider answered without a body');
     this.response = response;
-    this.reader = response.body.getReader() as ReadableStreamDefaultReader<Uint8Array>;
+    const node = takeNodeBody(response);
+    this.source = node ? new NodeSource(node) : webSource(response.body.getReader() as ReadableStreamDefaultReader<Uint8Array>);
     this.timer = setTimeout(this.onIdle, this.options.idleTimeoutMs);
     return response;
   }
 
   /** The data of the events completed by the next bytes, or null once the body has ended. */
   async next(): Promise<string[] | null> {
-    const reader = this.reader;
-    if (!reader) throw new Error('SseReader: next() before open()');
+    const source = this.source;
+    if (!source) throw new Error('SseReader: next() before open()');
     for (;;) {
-      let chunk: ReadableStreamReadResult<Uint8Array>;
+      let chunk: Uint8Array | null;
       this.reading = true;
       this.timer?.refresh();
       try {
-        chunk = await reader.read();
+        chunk = await source.read();
       } catch (error) {
         throw this.interruption ?? error;
       } finally {
         this.reading = false;
       }
       if (this.interruption !== undefined) throw this.interruption;
-      if (chunk.done) return null;
-      const events = this.parse(this.decoder.write(chunk.value as Buffer));
+      if (chunk === null) return null;
+      const events = this.parse(this.decoder.write(chunk as Buffer));
       if (events.length > 0) return events;
     }
   }
@@ -95,7 +106,7 @@ export class SseReader {
     clearTimeout(this.timer);
     this.options.signal.removeEventListener('abort', this.onAbort);
     this.controller.abort();
-    this.reader?.cancel().catch(() => undefined);
+    this.source?.cancel();
   }
 
   private parse(text: string): string[] {
@@ -123,5 +134,77 @@ export class SseReader {
     }
     this.buffer = start === 0 ? buffer : buffer.slice(start);
     return events;
+  }
+}
+
+function webSource(reader: ReadableStreamDefaultReader<Uint8Array>): ByteSource {
+  return {
+    read: async () => {
+      const chunk = await reader.read();
+      return chunk.done ? null : chunk.value;
+    },
+    cancel: (reason) => void reader.cancel(reason).catch(() => undefined),
+  };
+}
+
+/**
+ * A Node stream read one chunk at a time: chunks that arrive while nobody is reading wait in a
+ * queue (the stream pauses), a read that finds none waits for the next `data`.
+ */
+class NodeSource implements ByteSource {
+  private readonly queue: Buffer[] = [];
+  private ended = false;
+  private failure: { reason: unknown } | undefined;
+  private waiter: { resolve: (chunk: Buffer | null) => void; reject: (reason: unknown) => void } | undefined;
+
+  constructor(private readonly stream: Readable) {
+    stream.on('data', (chunk: Buffer) => {
+      const waiter = this.take();
+      if (waiter) waiter.resolve(chunk);
+      else {
+        this.queue.push(chunk);
+        stream.pause();
+      }
+    });
+    stream.once('end', () => this.finish());
+    stream.once('error', (err) => this.fail(err));
+    // A connection cut short may close without `end` or `error`.
+    stream.once('close', () => (this.ended ? undefined : this.fail(new TypeError('terminated'))));
+  }
+
+  read(): Promise<Buffer | null> {
+    const queued = this.queue.shift();
+    if (queued) {
+      if (this.queue.length === 0) this.stream.resume();
+      return Promise.resolve(queued);
+    }
+    if (this.failure) return Promise.reject(this.failure.reason);
+    if (this.ended) return Promise.resolve(null);
+    return new Promise((resolve, reject) => {
+      this.waiter = { resolve, reject };
+    });
+  }
+
+  cancel(reason?: unknown): void {
+    this.fail(reason ?? new Error('cancelled'));
+    this.queue.length = 0;
+    this.stream.destroy();
+  }
+
+  private take() {
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    return waiter;
+  }
+
+  private finish(): void {
+    this.ended = true;
+    this.take()?.resolve(null);
+  }
+
+  private fail(reason: unknown): void {
+    if (this.ended || this.failure) return;
+    this.failure = { reason };
+    this.take()?.reject(reason);
   }
 }
