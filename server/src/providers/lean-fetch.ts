@@ -64,10 +64,12 @@ export const leanFetch: typeof fetch = (input, init) => {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     const forget = (): void => signal?.removeEventListener('abort', onAbort);
-    request.once('error', (err) => {
+    // `on`, not `once`: an error after the response (a reset socket) must not go unhandled; it fails the body.
+    request.on('error', (err) => {
       forget();
+      if (incoming) incoming.destroy(err);
       // As Node's fetch does: the caller's abort as itself, anything else as a TypeError with the cause.
-      reject(signal?.aborted ? abortReason(signal) : new TypeError('fetch failed', { cause: err }));
+      else reject(signal?.aborted ? abortReason(signal) : new TypeError('fetch failed', { cause: err }));
     });
     request.once('response', (res) => {
       incoming = res;
