@@ -100,18 +100,22 @@ function toResponse(res: http.IncomingMessage, method: string): Response {
   }
   const source = decoded(res, headers.get('content-encoding'));
   let taken = false;
+  let chunks: NodeChunks | undefined;
   // highWaterMark 0: nothing is pulled until someone reads `body`, so the Node side stays untouched.
   const web = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (taken) {
-        source.resume();
-        return;
+    async pull(controller) {
+      if (!chunks) {
+        if (taken) return; // handed to `takeNodeBody`: this stream stays unfed
+        taken = true;
+        chunks = new NodeChunks(source);
       }
-      taken = true;
-      feed(source, controller);
+      const chunk = await chunks.read();
+      if (chunk) controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      else controller.close();
     },
-    cancel() {
-      source.destroy();
+    cancel(reason) {
+      if (chunks) chunks.cancel(reason);
+      else source.destroy();
     },
   }, { highWaterMark: 0 });
   const response = new Response(web, init);
@@ -134,22 +138,65 @@ function decoded(res: http.IncomingMessage, encoding: string | null): Readable {
   return res.pipe(decoder);
 }
 
-function feed(source: Readable, controller: ReadableStreamDefaultController<Uint8Array>): void {
-  let done = false;
-  source.on('data', (chunk: Buffer) => {
-    controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-    if ((controller.desiredSize ?? 0) <= 0) source.pause();
-  });
-  source.once('end', () => {
-    done = true;
-    controller.close();
-  });
-  source.once('error', (err) => {
-    done = true;
-    controller.error(err);
-  });
-  // A connection cut short ends without `end` (and, on some Node versions, without `error`).
-  source.once('close', () => {
-    if (!done) controller.error(new TypeError('terminated'));
-  });
+/**
+ * A Node stream read one chunk at a time: chunks that arrive while nobody is reading wait in a
+ * queue (the stream pauses), a read that finds none waits for the next `data`. The SSE reader reads
+ * a taken body this way, and `body` is fed this way when someone reads it instead.
+ */
+export class NodeChunks {
+  private readonly queue: Buffer[] = [];
+  private ended = false;
+  private failure: { reason: unknown } | undefined;
+  private waiter: { resolve: (chunk: Buffer | null) => void; reject: (reason: unknown) => void } | undefined;
+
+  constructor(private readonly stream: Readable) {
+    stream.on('data', (chunk: Buffer) => {
+      const waiter = this.take();
+      if (waiter) waiter.resolve(chunk);
+      else {
+        this.queue.push(chunk);
+        stream.pause();
+      }
+    });
+    stream.once('end', () => this.finish());
+    stream.once('error', (err) => this.fail(err));
+    // A connection cut short may close without `end` or `error`.
+    stream.once('close', () => (this.ended ? undefined : this.fail(new TypeError('terminated'))));
+  }
+
+  read(): Promise<Buffer | null> {
+    const queued = this.queue.shift();
+    if (queued) {
+      if (this.queue.length === 0) this.stream.resume();
+      return Promise.resolve(queued);
+    }
+    if (this.failure) return Promise.reject(this.failure.reason);
+    if (this.ended) return Promise.resolve(null);
+    return new Promise((resolve, reject) => {
+      this.waiter = { resolve, reject };
+    });
+  }
+
+  cancel(reason?: unknown): void {
+    this.fail(reason ?? new Error('cancelled'));
+    this.queue.length = 0;
+    this.stream.destroy();
+  }
+
+  private take() {
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    return waiter;
+  }
+
+  private finish(): void {
+    this.ended = true;
+    this.take()?.resolve(null);
+  }
+
+  private fail(reason: unknown): void {
+    if (this.ended || this.failure) return;
+    this.failure = { reason };
+    this.take()?.reject(reason);
+  }
 }

@@ -1,7 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
-import type { Readable } from 'node:stream';
 import { StreamIdleTimeoutError } from './errors';
-import { takeNodeBody } from './lean-fetch';
+import { NodeChunks, takeNodeBody } from './lean-fetch';
 import { settleWithin } from './stream-guard';
 
 /** Where the bytes come from: a Node stream (`leanFetch`), or any fetch's WHATWG body. */
@@ -74,7 +73,7 @@ export class SseReader {
     if (!response.body) throw new Error('The provider answered without a body');
     this.response = response;
     const node = takeNodeBody(response);
-    this.source = node ? new NodeSource(node) : webSource(response.body.getReader() as ReadableStreamDefaultReader<Uint8Array>);
+    this.source = node ? new NodeChunks(node) : webSource(response.body.getReader() as ReadableStreamDefaultReader<Uint8Array>);
     this.timer = setTimeout(this.onIdle, this.options.idleTimeoutMs);
     return response;
   }
@@ -145,66 +144,4 @@ function webSource(reader: ReadableStreamDefaultReader<Uint8Array>): ByteSource 
     },
     cancel: (reason) => void reader.cancel(reason).catch(() => undefined),
   };
-}
-
-/**
- * A Node stream read one chunk at a time: chunks that arrive while nobody is reading wait in a
- * queue (the stream pauses), a read that finds none waits for the next `data`.
- */
-class NodeSource implements ByteSource {
-  private readonly queue: Buffer[] = [];
-  private ended = false;
-  private failure: { reason: unknown } | undefined;
-  private waiter: { resolve: (chunk: Buffer | null) => void; reject: (reason: unknown) => void } | undefined;
-
-  constructor(private readonly stream: Readable) {
-    stream.on('data', (chunk: Buffer) => {
-      const waiter = this.take();
-      if (waiter) waiter.resolve(chunk);
-      else {
-        this.queue.push(chunk);
-        stream.pause();
-      }
-    });
-    stream.once('end', () => this.finish());
-    stream.once('error', (err) => this.fail(err));
-    // A connection cut short may close without `end` or `error`.
-    stream.once('close', () => (this.ended ? undefined : this.fail(new TypeError('terminated'))));
-  }
-
-  read(): Promise<Buffer | null> {
-    const queued = this.queue.shift();
-    if (queued) {
-      if (this.queue.length === 0) this.stream.resume();
-      return Promise.resolve(queued);
-    }
-    if (this.failure) return Promise.reject(this.failure.reason);
-    if (this.ended) return Promise.resolve(null);
-    return new Promise((resolve, reject) => {
-      this.waiter = { resolve, reject };
-    });
-  }
-
-  cancel(reason?: unknown): void {
-    this.fail(reason ?? new Error('cancelled'));
-    this.queue.length = 0;
-    this.stream.destroy();
-  }
-
-  private take() {
-    const waiter = this.waiter;
-    this.waiter = undefined;
-    return waiter;
-  }
-
-  private finish(): void {
-    this.ended = true;
-    this.take()?.resolve(null);
-  }
-
-  private fail(reason: unknown): void {
-    if (this.ended || this.failure) return;
-    this.failure = { reason };
-    this.take()?.reject(reason);
-  }
 }
