@@ -35,6 +35,16 @@ describeInBrowser('dashboard shell', () => {
 
   it('signs up, edits settings with errors beside the fields, manages keys and invites', async () => {
     const { page, errors, context } = await newPage(browser);
+    // A refusal that names a field shows beside it, not in the banner; the button is usable again.
+    await page.goto(`${srv.url}/dashboard/signup`);
+    await page.getByLabel('Site or business name').fill('Acme Shop');
+    await page.getByLabel('Your name').fill('Olive Owner');
+    await page.getByLabel('Email').fill(owner.email);
+    await page.getByLabel('Password').fill('short');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.locator('input[name="password"][aria-invalid="true"]').waitFor();
+    expect(await page.locator('.banner.error').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Create account' }).isDisabled()).toBe(false);
     await signUp(page);
     await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Settings', exact: true }).click();
     await page.getByLabel('Name', { exact: true }).fill('Acme Store');

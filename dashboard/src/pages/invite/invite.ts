@@ -1,9 +1,10 @@
 import { html, LitElement, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { customElement, property } from 'lit/decorators.js';
 import type { InvitePreview, Me } from '../../../../server/src/wire/dashboard';
 import { field } from '../../components/field/field';
 import { Resource } from '../../controllers/resource';
-import type { Api, ApiError } from '../../lib/api';
+import { Submission } from '../../controllers/submission';
+import type { Api } from '../../lib/api';
 import { emit } from '../../lib/events';
 import { sharedStyles } from '../../styles/shared';
 import { authStyles } from '../login/auth.styles';
@@ -20,30 +21,23 @@ export class ParleyInvitePage extends LitElement {
   /** Whether someone is logged in (then the invite is accepted as them). */
   @property({ type: Boolean }) signedIn = false;
 
-  @state() private error: ApiError | undefined;
-  @state() private busy = false;
+  private readonly submission = new Submission(this);
 
   private readonly invite = new Resource<InvitePreview>(this, {
     key: () => this.token,
     load: (signal) => this.api.get(`/api/invites/${encodeURIComponent(this.token)}`, signal),
   });
 
-  private async join(event: SubmitEvent): Promise<void> {
+  private join(event: SubmitEvent): Promise<void> {
     event.preventDefault();
     const body = this.signedIn ? undefined : Object.fromEntries(new FormData(event.target as HTMLFormElement));
-    this.busy = true;
-    this.error = undefined;
-    try {
+    return this.submission.run(async () => {
       const path = `/api/invites/${encodeURIComponent(this.token)}/${this.signedIn ? 'accept' : 'signup'}`;
       const me = await this.api.post<Me>(path, body);
       emit(this, 'parley-session', { csrfToken: me.csrfToken });
       emit(this, 'parley-navigate', { path: '/' });
       emit(this, 'parley-toast', { kind: 'success', message: `You joined ${this.invite.value?.workspaceName ?? 'the workspace'}` });
-    } catch (err) {
-      this.error = err as ApiError;
-    } finally {
-      this.busy = false;
-    }
+    });
   }
 
   override render() {
@@ -53,8 +47,7 @@ export class ParleyInvitePage extends LitElement {
         <p><a href="/dashboard/login">Go to the log-in page</a></p></div>`;
     }
     if (!invite) return html`<div class="card" aria-busy="true">Checking the invite…</div>`;
-    const f = this.error?.fields ?? {};
-    const general = this.error && !Object.keys(f).length ? this.error.message : undefined;
+    const { fieldErrors: f, general, busy } = this.submission;
     return html`<div class="card">
       <div class="brand">Parley</div>
       <h1>Join ${invite.workspaceName}</h1>
@@ -65,7 +58,7 @@ export class ParleyInvitePage extends LitElement {
           ${field({ id: 'name', label: 'Your name', error: f.name }, (a) => html`<input id=${a.id} name="name" autocomplete="name" aria-describedby=${a.describedBy} />`)}
           ${field({ id: 'email', label: 'Email', error: f.email }, (a) => html`<input id=${a.id} name="email" type="email" autocomplete="username" .value=${invite.email ?? ''} aria-describedby=${a.describedBy} aria-invalid=${a.invalid} />`)}
           ${field({ id: 'password', label: 'Password', error: f.password, hint: 'At least 10 characters.' }, (a) => html`<input id=${a.id} name="password" type="password" autocomplete="new-password" aria-describedby=${a.describedBy} aria-invalid=${a.invalid} />`)}`}
-        <button class="primary" ?disabled=${this.busy}>${this.signedIn ? 'Join workspace' : 'Create account and join'}</button>
+        <button class="primary" ?disabled=${busy}>${this.signedIn ? 'Join workspace' : 'Create account and join'}</button>
       </form>
       ${this.signedIn ? nothing : html`<p class="alt">Already have an account? <a href="/dashboard/login">Log in</a>, then open this link again.</p>`}
     </div>`;

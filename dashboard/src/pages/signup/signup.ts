@@ -1,8 +1,9 @@
 import { html, LitElement, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { customElement, property } from 'lit/decorators.js';
 import type { Me } from '../../../../server/src/wire/dashboard';
 import { field } from '../../components/field/field';
-import type { Api, ApiError } from '../../lib/api';
+import { Submission } from '../../controllers/submission';
+import type { Api } from '../../lib/api';
 import { emit } from '../../lib/events';
 import { sharedStyles } from '../../styles/shared';
 import { authStyles } from '../login/auth.styles';
@@ -15,28 +16,20 @@ export class ParleySignupPage extends LitElement {
   /** The API client. */
   @property({ attribute: false }) api!: Api;
 
-  @state() private error: ApiError | undefined;
-  @state() private busy = false;
+  private readonly submission = new Submission(this);
 
-  private async submit(event: SubmitEvent): Promise<void> {
+  private submit(event: SubmitEvent): Promise<void> {
     event.preventDefault();
     const data = Object.fromEntries(new FormData(event.target as HTMLFormElement));
-    this.busy = true;
-    this.error = undefined;
-    try {
+    return this.submission.run(async () => {
       const me = await this.api.post<Me>('/api/auth/signup', data);
       emit(this, 'parley-session', { csrfToken: me.csrfToken });
       emit(this, 'parley-navigate', { path: '/personas?welcome=1' });
-    } catch (err) {
-      this.error = err as ApiError;
-    } finally {
-      this.busy = false;
-    }
+    });
   }
 
   override render() {
-    const f = this.error?.fields ?? {};
-    const general = this.error && !Object.keys(f).length ? this.error.message : undefined;
+    const { fieldErrors: f, general, busy } = this.submission;
     const input = (name: string, type: string, autocomplete: string) => (a: { id: string; describedBy: string; invalid: string }) =>
       html`<input id=${a.id} name=${name} type=${type} autocomplete=${autocomplete} aria-describedby=${a.describedBy} aria-invalid=${a.invalid} />`;
     return html`<div class="card">
@@ -49,7 +42,7 @@ export class ParleySignupPage extends LitElement {
         ${field({ id: 'name', label: 'Your name', error: f.name }, input('name', 'text', 'name'))}
         ${field({ id: 'email', label: 'Email', error: f.email }, input('email', 'email', 'username'))}
         ${field({ id: 'password', label: 'Password', error: f.password, hint: 'At least 10 characters. A phrase is easiest to remember.' }, input('password', 'password', 'new-password'))}
-        <button class="primary" ?disabled=${this.busy}>${this.busy ? 'Creating…' : 'Create account'}</button>
+        <button class="primary" ?disabled=${busy}>${busy ? 'Creating…' : 'Create account'}</button>
       </form>
       <p class="alt">Already have an account? <a href="/dashboard/login">Log in</a></p>
     </div>`;
