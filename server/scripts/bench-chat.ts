@@ -1,5 +1,5 @@
 /**
- * Chat gateway overhead: `npm run bench:chat [-- --clients 500 --ramp-ms 4000 --json]`.
+ * Chat gateway overhead: `npm run bench:chat [-- --clients 500 --ramp-ms 4000 --json --timeline]`.
  *
  * Starts the real server (`server/main.ts` in a child process) on DATABASE_URL, or on the embedded
  * PostgreSQL in DATA_DIR that `npm start` and `npm run ledger:verify` use (started here, with
@@ -37,7 +37,7 @@
 import { Pool } from 'pg';
 import { formatViolation, verifyLedger } from '../src/ledger/verify';
 import { startFakeOpenAI } from '../../test/fakes/fake-openai';
-import { baselinePhase, chatPhase, percentile, round, sleep, type PhaseResult } from './bench-chat/phases';
+import { baselinePhase, chatPhase, percentile, round, sleep, ttftTimeline, type PhaseResult } from './bench-chat/phases';
 import { openBenchDatabase, progress, setUpTenant, startChild, stopChild } from './bench-chat/processes';
 import type { ChildProcess } from 'node:child_process';
 
@@ -46,7 +46,7 @@ const fake = { firstTokenMs: 200, tokensPerSecond: 50, replyTokens: 200 };
 const serverNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '--max-semi-space-size=32').split(' ').filter(Boolean);
 const fakeNodeArgs = (process.env.BENCH_FAKE_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
-interface Options { clients: number; rampMs: number; json: boolean }
+interface Options { clients: number; rampMs: number; json: boolean; timeline: boolean }
 
 function parseArgs(argv: string[]): Options {
   const value = (name: string) => {
@@ -57,7 +57,7 @@ function parseArgs(argv: string[]): Options {
   const rampMs = Number(value('ramp-ms') ?? 4_000);
   if (!Number.isInteger(clients) || clients < 1 || clients > 5000) throw new Error('--clients must be an integer from 1 to 5000');
   if (!Number.isFinite(rampMs) || rampMs < 0) throw new Error('--ramp-ms must be a number of milliseconds');
-  return { clients, rampMs, json: argv.includes('--json') };
+  return { clients, rampMs, json: argv.includes('--json'), timeline: argv.includes('--timeline') };
 }
 
 async function scrape(url: string): Promise<string> {
@@ -86,6 +86,20 @@ function printTable(o: Options, baseline: PhaseResult, chat: PhaseResult, result
   row('server event loop p99 (ms)', '-', result.eventLoopP99Ms!);
   row('server CPU, whole phase (s)', '-', round(after.serverCpuSec, 2));
   process.stdout.write('\n');
+}
+
+/** `--timeline`: both phases' time to first token per 500 ms of the ramp (on stderr with --json). */
+function printTimeline(o: Options, baseline: PhaseResult, chat: PhaseResult): void {
+  const out = o.json ? process.stderr : process.stdout;
+  const slice = 500;
+  const base = new Map(ttftTimeline(baseline.sent, slice).map((row) => [row.fromMs, row]));
+  out.write(`time to first token (ms) by when the message was sent\n  sent at (ms)    turns   baseline p50 / max      chat p50 / p90 / max\n`);
+  for (const row of ttftTimeline(chat.sent, slice)) {
+    const b = base.get(row.fromMs);
+    const cells = [b ? `${round(b.p50)} / ${round(b.max)}` : '-', `${round(row.p50)} / ${round(row.p90)} / ${round(row.max)}`];
+    out.write(`  ${`${row.fromMs}–${row.fromMs + slice}`.padEnd(14)}${String(row.turns).padStart(7)}   ${cells[0]!.padEnd(22)}${cells[1]}\n`);
+  }
+  out.write('\n');
 }
 
 async function main(): Promise<void> {
@@ -143,6 +157,7 @@ async function main(): Promise<void> {
     };
     if (o.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else printTable(o, baseline, chat, result, { pending, violations: violations.length, serverCpuSec });
+    if (o.timeline) printTimeline(o, baseline, chat);
     const met = result.addedTtftP50Ms <= targets.addedTtftP50Ms && result.addedTtftP99Ms <= targets.addedTtftP99Ms
       && result.errors === 0 && result.settled === o.clients;
     process.exitCode = met ? 0 : 1;

@@ -22,6 +22,8 @@ export interface Turn {
 
 export interface PhaseResult {
   ttft: number[];
+  /** Each turn's time to first token by when its message was sent (ms after the phase began). */
+  sent: Array<{ atMs: number; ttftMs: number }>;
   /** Tokens all clients received together, per second of the phase. */
   tokensPerSec: number;
   /** Most replies streaming at the same moment. */
@@ -49,6 +51,7 @@ async function ramped(n: number, rampMs: number, fn: (i: number, started: number
   for (const [, delta] of edges) peakConcurrent = Math.max(peakConcurrent, (now += delta!));
   return {
     ttft: turns.flatMap((t) => (t.ttftMs === undefined ? [] : [t.ttftMs])),
+    sent: turns.flatMap((t) => (t.ttftMs === undefined ? [] : [{ atMs: t.startedAt, ttftMs: t.ttftMs }])),
     tokensPerSec: turns.reduce((s, t) => s + t.tokens, 0) / ((lastEnd - started) / 1000),
     peakConcurrent,
     errors: turns.filter((t) => t.error || t.ttftMs === undefined).length,
@@ -135,4 +138,27 @@ export async function chatPhase(
   } finally {
     for (const socket of sockets) socket.close();
   }
+}
+
+export interface TimelineRow {
+  fromMs: number;
+  turns: number;
+  p50: number;
+  p90: number;
+  max: number;
+}
+
+/**
+ * Time to first token by when the message was sent, in slices of `sliceMs`: shows whether the
+ * added time is spread over the ramp or gathers where the most replies stream at once.
+ */
+export function ttftTimeline(sent: PhaseResult['sent'], sliceMs: number): TimelineRow[] {
+  const slices = new Map<number, number[]>();
+  for (const { atMs, ttftMs } of sent) {
+    const from = Math.floor(atMs / sliceMs) * sliceMs;
+    slices.set(from, [...(slices.get(from) ?? []), ttftMs]);
+  }
+  return [...slices.entries()].sort(([a], [b]) => a - b).map(([fromMs, values]) => ({
+    fromMs, turns: values.length, p50: percentile(values, 50), p90: percentile(values, 90), max: Math.max(...values),
+  }));
 }
