@@ -34,6 +34,10 @@ export async function createTestDeps(options: { databaseUrl?: string; logger?: p
   const url = options.databaseUrl ?? (await workerDatabaseUrl());
   const sequelize = createSequelize({ url, poolMax: 10 });
   const pool = new Pool({ connectionString: url, max: 10 });
+  // As the server's own pool does (boot.ts): an idle connection that PostgreSQL ends is dropped and
+  // replaced. Without a listener pg-pool's 'error' is an uncaught exception that fails whichever test
+  // is running (seen once in CI: an idle client ended with 57P01 mid-test, cause not found).
+  pool.on('error', () => undefined);
   return {
     sequelize,
     models: initModels(sequelize),
