@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { ApiError } from '../lib/api';
+import { toApiError, type ApiError } from '../lib/api';
 
 /**
  * Loads something for a component and keeps its state: `value`, `error`, `loading`. It reloads
@@ -50,7 +50,7 @@ export class Resource<T> implements ReactiveController {
       this.value = value;
     } catch (err) {
       if (abort.signal.aborted) return;
-      this.error = err instanceof ApiError ? err : new ApiError(0, 'client_error', (err as Error).message);
+      this.error = toApiError(err);
     } finally {
       if (!abort.signal.aborted) {
         this.loading = false;

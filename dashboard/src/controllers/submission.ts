@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { ApiError } from '../lib/api';
+import { toApiError, type ApiError } from '../lib/api';
 
 /**
  * A form's submit state: `busy` while the request runs (the button disables itself), then the
@@ -13,6 +13,7 @@ export class Submission implements ReactiveController {
     host.addController(this);
   }
 
+  // Nothing to do on connect; a controller must have at least one lifecycle method to be one.
   hostConnected(): void {}
 
   /** Runs the request; a failure is kept in `error` (never thrown), a new run clears it. */
@@ -23,7 +24,7 @@ export class Submission implements ReactiveController {
     try {
       await request();
     } catch (err) {
-      this.error = err instanceof ApiError ? err : new ApiError(0, 'client_error', (err as Error).message);
+      this.error = toApiError(err);
     } finally {
       this.busy = false;
       this.host.requestUpdate();

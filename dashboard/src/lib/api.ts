@@ -24,6 +24,11 @@ export class ApiError extends Error {
   }
 }
 
+/** Any failure as an `ApiError`: a thrown non-API error (a bug, a network library) keeps its message. */
+export function toApiError(err: unknown): ApiError {
+  return err instanceof ApiError ? err : new ApiError(0, 'client_error', (err as Error).message);
+}
+
 export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 /**

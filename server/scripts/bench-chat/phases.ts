@@ -49,9 +49,10 @@ async function ramped(n: number, rampMs: number, fn: (i: number, started: number
   let now = 0;
   let peakConcurrent = 0;
   for (const [, delta] of edges) peakConcurrent = Math.max(peakConcurrent, (now += delta!));
+  const sent = turns.flatMap((t) => (t.ttftMs === undefined ? [] : [{ atMs: t.startedAt, ttftMs: t.ttftMs }]));
   return {
-    ttft: turns.flatMap((t) => (t.ttftMs === undefined ? [] : [t.ttftMs])),
-    sent: turns.flatMap((t) => (t.ttftMs === undefined ? [] : [{ atMs: t.startedAt, ttftMs: t.ttftMs }])),
+    ttft: sent.map((s) => s.ttftMs),
+    sent,
     tokensPerSec: turns.reduce((s, t) => s + t.tokens, 0) / ((lastEnd - started) / 1000),
     peakConcurrent,
     errors: turns.filter((t) => t.error || t.ttftMs === undefined).length,
@@ -156,7 +157,9 @@ export function ttftTimeline(sent: PhaseResult['sent'], sliceMs: number): Timeli
   const slices = new Map<number, number[]>();
   for (const { atMs, ttftMs } of sent) {
     const from = Math.floor(atMs / sliceMs) * sliceMs;
-    slices.set(from, [...(slices.get(from) ?? []), ttftMs]);
+    const slice = slices.get(from);
+    if (slice) slice.push(ttftMs);
+    else slices.set(from, [ttftMs]);
   }
   return [...slices.entries()].sort(([a], [b]) => a - b).map(([fromMs, values]) => ({
     fromMs, turns: values.length, p50: percentile(values, 50), p90: percentile(values, 90), max: Math.max(...values),
