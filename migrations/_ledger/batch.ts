@@ -1,3 +1,35 @@
+/** PL/pgSQL: a loop over the batch's ops in queue order, each in `v_op` with its position `ord`. */
+export const forEachOp = `    FOR v_op IN
+      SELECT x.* FROM ROWS FROM (jsonb_to_recordset(p_ops) AS (op text, tenant uuid, visitor uuid, min bigint,
+               max bigint, expires timestamptz, key text, price jsonb, hold uuid, amount bigint, now timestamptz))
+             WITH ORDINALITY AS x(op, tenant, visitor, min, max, expires, key, price, hold, amount, now, ord)
+       ORDER BY x.ord
+    LOOP
+`;
+
+/**
+ * PL/pgSQL: runs the batch op in `v_op` through its own single-op function and sets the OUT
+ * columns from its answer (shared by both forms of the batch).
+ */
+export const runOpAlone = `      CASE v_op.op
+        WHEN 'reserve' THEN
+          SELECT * INTO STRICT v_r FROM parley_reserve(v_op.tenant, v_op.visitor, v_op.min, v_op.max, v_op.expires,
+                                                        v_op.key, v_op.price, v_op.now);
+          o_outcome := v_r.o_outcome; o_hold_id := v_r.o_hold_id; o_amount := v_r.o_amount;
+          o_status := v_r.o_status; o_available := v_r.o_available;
+        WHEN 'settle' THEN
+          SELECT * INTO STRICT v_r FROM parley_settle(v_op.tenant, v_op.hold, v_op.amount, v_op.now);
+          o_outcome := v_r.o_outcome; o_charged := v_r.o_charged; o_balance := v_r.o_balance;
+          o_reserved := v_r.o_reserved; o_available := v_r.o_available;
+        WHEN 'release' THEN
+          SELECT * INTO STRICT v_r FROM parley_release(v_op.tenant, v_op.hold, v_op.now);
+          o_outcome := v_r.o_outcome; o_balance := v_r.o_balance; o_reserved := v_r.o_reserved;
+          o_available := v_r.o_available;
+        ELSE
+          RAISE EXCEPTION 'ledger: unknown batch op %', v_op.op USING ERRCODE = '22023';
+      END CASE;
+`;
+
 /**
  * Group commit for the hot path: `parley_ledger_batch(ops)` runs many reserve / settle / release
  * calls in one transaction (one round trip, one WAL flush) and answers one row per op, in order.
@@ -16,7 +48,11 @@
  *   {"op":"settle","tenant","hold","amount","now"}
  *   {"op":"release","tenant","hold","now"}
  * The row's columns are the union of the single functions' OUT parameters (null where unused).
+ *
+ * The batcher now calls the second form, `parley_ledger_batch_sets` (batch-sets.ts); this one stays
+ * for servers of the previous release during a rolling upgrade.
  */
+
 export const createBatch = `
   CREATE FUNCTION parley_ledger_batch(p_ops jsonb)
   RETURNS TABLE (o_outcome text, o_hold_id uuid, o_amount bigint, o_status text, o_available bigint,
@@ -54,32 +90,9 @@ export const createBatch = `
        FOR NO KEY UPDATE;
 
     -- 3. The ops, in order, each exactly as its single call.
-    FOR v_op IN
-      SELECT x.* FROM ROWS FROM (jsonb_to_recordset(p_ops) AS (op text, tenant uuid, visitor uuid, min bigint,
-               max bigint, expires timestamptz, key text, price jsonb, hold uuid, amount bigint, now timestamptz))
-             WITH ORDINALITY AS x(op, tenant, visitor, min, max, expires, key, price, hold, amount, now, ord)
-       ORDER BY x.ord
-    LOOP
-      o_outcome := NULL; o_hold_id := NULL; o_amount := NULL; o_status := NULL; o_available := NULL;
+${forEachOp}      o_outcome := NULL; o_hold_id := NULL; o_amount := NULL; o_status := NULL; o_available := NULL;
       o_charged := NULL; o_balance := NULL; o_reserved := NULL;
-      CASE v_op.op
-        WHEN 'reserve' THEN
-          SELECT * INTO STRICT v_r FROM parley_reserve(v_op.tenant, v_op.visitor, v_op.min, v_op.max, v_op.expires,
-                                                        v_op.key, v_op.price, v_op.now);
-          o_outcome := v_r.o_outcome; o_hold_id := v_r.o_hold_id; o_amount := v_r.o_amount;
-          o_status := v_r.o_status; o_available := v_r.o_available;
-        WHEN 'settle' THEN
-          SELECT * INTO STRICT v_r FROM parley_settle(v_op.tenant, v_op.hold, v_op.amount, v_op.now);
-          o_outcome := v_r.o_outcome; o_charged := v_r.o_charged; o_balance := v_r.o_balance;
-          o_reserved := v_r.o_reserved; o_available := v_r.o_available;
-        WHEN 'release' THEN
-          SELECT * INTO STRICT v_r FROM parley_release(v_op.tenant, v_op.hold, v_op.now);
-          o_outcome := v_r.o_outcome; o_balance := v_r.o_balance; o_reserved := v_r.o_reserved;
-          o_available := v_r.o_available;
-        ELSE
-          RAISE EXCEPTION 'ledger: unknown batch op %', v_op.op USING ERRCODE = '22023';
-      END CASE;
-      RETURN NEXT;
+${runOpAlone}      RETURN NEXT;
     END LOOP;
   END
   $fn$;

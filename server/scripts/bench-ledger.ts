@@ -172,7 +172,7 @@ function report(
     '',
     `hot/baseline ${summary.hotRatio}   spread/baseline ${summary.spreadRatio}   (a turn is a reserve and a settle)`,
     `batching: ${batching.connections} connections, at most ${batching.maxOps} ops a batch; ` +
-      `${stats.batches} batches carried ${stats.batchedOps} ops (${round(stats.batchedOps / Math.max(1, stats.batches))} each), ` +
+      `${stats.batches} batches carried ${stats.batchedOps} ops (${round(stats.batchedOps / Math.max(1, stats.batches))} each, ${stats.setOps} set-based), ` +
       `${stats.singles} ops alone, ${stats.fallbacks} fallbacks (all phases incl. warm-up)`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -7,13 +7,15 @@ import { DatabaseError, type Pool } from 'pg';
  * that commit's WAL flush: one account manages at most 1 / commit latency operations a second,
  * and many accounts at most the commits the disk can group. So, per pool, calls queue and leave
  * on the next turn of the event loop, shared among the free slots (`connections` round trips at
- * most in flight), each share (up to `maxOps`) as ONE call to `parley_ledger_batch`: one
- * transaction, one WAL flush, one row per op in order. Each op runs the same SQL function its
- * single call would (see migrations/_ledger/batch.ts), so every caller gets exactly the answer of
- * its own call placed at that point in the order. A lone op (the usual case at low load) takes
- * the single-op function: batching costs it one event-loop turn.
+ * most in flight), each share (up to `maxOps`) as ONE call to `parley_ledger_batch_sets`: one
+ * transaction, one WAL flush, one row per op in order. An op alone on its account in the batch
+ * runs in a few set-based statements shared by all such ops; every other op runs the same SQL
+ * function its single call would (see migrations/_ledger/batch-sets.ts). Either way every caller
+ * gets exactly the answer of its own call placed at that point in the order. A lone op (the usual
+ * case at low load) takes the single-op function: batching costs it one event-loop turn.
  *
- * If a batch fails on the server (a CHECK, a trigger, a deadlock on a reused idempotency key),
+ * If a batch fails on the server (a CHECK, a trigger, a deadlock or a race on a reused
+ * idempotency key),
  * nothing of it was committed, and its ops are run again one by one, so one bad op fails alone.
  * A lost connection is not retried: as with a single call, whether it committed is unknown.
  */
@@ -36,6 +38,8 @@ export interface HotRow {
   o_charged?: string | null;
   o_balance?: string | null;
   o_reserved?: string | null;
+  /** Batches only: true when the op ran in the batch's set-based statements. */
+  o_set?: boolean;
 }
 
 export interface BatchingOptions {
@@ -46,9 +50,11 @@ export interface BatchingOptions {
 }
 
 export interface BatcherStats {
-  /** Round trips to `parley_ledger_batch` that succeeded, and the ops they carried. */
+  /** Round trips to `parley_ledger_batch_sets` that succeeded, and the ops they carried. */
   batches: number;
   batchedOps: number;
+  /** Of those, the ops that ran set-based (alone on their account in the batch; see batch-sets.ts). */
+  setOps: number;
   /** Ops sent through the single-op functions (alone in the queue, or after a failed batch). */
   singles: number;
   /** Batches that failed on the server and were run op by op. */
@@ -92,7 +98,7 @@ function single(pool: Pool, o: HotOp): Promise<HotRow> {
 /** The one statement a batch is (exported for the lock-order tests, which call it directly). */
 export function batchQuery(ops: Array<HotOp | string>): { name: string; text: string; values: unknown[] } {
   const json = ops.map((o) => (typeof o === 'string' ? o : JSON.stringify(o)));
-  return { name: 'parley_ledger_batch', text: 'SELECT * FROM parley_ledger_batch($1)', values: [`[${json.join(',')}]`] };
+  return { name: 'parley_ledger_batch_sets', text: 'SELECT * FROM parley_ledger_batch_sets($1)', values: [`[${json.join(',')}]`] };
 }
 
 /** An error PostgreSQL answered with (the transaction rolled back), as opposed to a lost connection. */
@@ -104,7 +110,7 @@ function isServerError(err: unknown): boolean {
 
 export class LedgerBatcher {
   readonly options: BatchingOptions;
-  readonly stats: BatcherStats = { batches: 0, batchedOps: 0, singles: 0, fallbacks: 0 };
+  readonly stats: BatcherStats = { batches: 0, batchedOps: 0, setOps: 0, singles: 0, fallbacks: 0 };
   private readonly queue: Pending[] = [];
   private inFlight = 0;
   private pumpScheduled = false;
@@ -171,6 +177,7 @@ export class LedgerBatcher {
     }
     this.stats.batches += 1;
     this.stats.batchedOps += batch.length;
+    for (const row of rows) if (row.o_set) this.stats.setOps += 1;
     batch.forEach((p, i) => p.resolve(rows[i]!));
   }
 
